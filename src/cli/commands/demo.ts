@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Project } from '../../core/index.js';
+import { generateDemoData, loadDemoData, writeDemoDocuments, type LoadSummary } from '../../demo/index.js';
+import type { Engine } from '../../engines/types.js';
+import type { Progress } from '../progress.js';
+
+/** The bundled example project, whether running from src/ (tsx) or dist/. */
+export const DEMO_PROJECT_DIR = fileURLToPath(new URL('../../../examples/saas', import.meta.url));
+
+export interface DemoOptions {
+  readonly scale: number;
+  readonly seed: number;
+}
+
+export interface DemoSummary {
+  readonly project: string;
+  readonly target: string;
+  readonly scale: number;
+  readonly seed: number;
+  readonly load: LoadSummary;
+  readonly documents: { readonly written: number; readonly dir: string };
+  readonly highlights: Record<string, string | number | bigint | null>;
+  readonly seconds: number;
+}
+
+/** Generate the SaaS data, load it into the warehouse, write the support docs, and sum it up. */
+export async function runDemo(project: Project, engine: Engine, options: DemoOptions, progress: Progress): Promise<DemoSummary> {
+  const started = performance.now();
+  progress.step(`generating SaaS data (scale ${options.scale}, seed ${options.seed})`);
+  const dataset = generateDemoData({ scale: options.scale, seed: options.seed });
+  const total = dataset.tables.reduce((sum, table) => sum + table.rowCount, 0);
+  progress.done(`${total.toLocaleString('en-US')} rows in ${dataset.tables.length} tables`);
+
+  progress.step(`loading into ${project.target.name} (${engine.kind})`, total);
+  const loaded = new Map<string, number>();
+  const load = await loadDemoData(engine, dataset, {
+    schema: 'raw',
+    onProgress: (p) => {
+      loaded.set(p.table, p.rowsLoaded);
+      progress.update([...loaded.values()].reduce((a, b) => a + b, 0));
+    },
+  });
+  const rate = Math.round(load.totalRows / Math.max(load.ms / 1000, 1e-9));
+  progress.done(`${load.totalRows.toLocaleString('en-US')} rows, ${rate.toLocaleString('en-US')} rows/s`);
+
+  const docsDir = join(project.paths.strataDir, 'demo', 'docs');
+  progress.step('writing support documents');
+  const written = await writeDemoDocuments(docsDir, dataset);
+  progress.done(`${written} markdown files`);
+
+  const highlights = await summarize(engine);
+  return {
+    project: project.name,
+    target: project.target.name,
+    scale: options.scale,
+    seed: options.seed,
+    load,
+    documents: { written, dir: docsDir },
+    highlights,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** A few numbers a person can sanity-check, computed by the warehouse from what was loaded. */
+async function summarize(engine: Engine): Promise<Record<string, string | number | bigint | null>> {
+  const d = engine.dialect;
+  const t = (name: string) => d.qualify({ schema: 'raw', name });
+  const { rows } = await engine.query(
+    `SELECT
+       (SELECT count(*) FROM ${t('accounts')}) AS accounts,
+       (SELECT count(*) FROM ${t('subscriptions')} WHERE status = 'paid') AS paid_subscriptions,
+       (SELECT sum(mrr) FROM ${t('subscriptions')} WHERE status = 'paid') AS mrr,
+       (SELECT count(*) FROM ${t('events')}) AS events,
+       (SELECT min(occurred_at) FROM ${t('events')}) AS first_event,
+       (SELECT max(occurred_at) FROM ${t('events')}) AS last_event`,
+  );
+  return rows[0] ?? {};
+}
+
+export function formatDemo(summary: DemoSummary): string {
+  const lines = [
+    '',
+    `Demo project '${summary.project}' on target '${summary.target}' (scale ${summary.scale}, seed ${summary.seed}):`,
+    '',
+    '  table                        rows',
+  ];
+  for (const table of summary.load.tables) lines.push(`  raw.${table.name.padEnd(22)} ${table.rows.toLocaleString('en-US').padStart(12)}`);
+  lines.push(`  ${'total'.padEnd(26)} ${summary.load.totalRows.toLocaleString('en-US').padStart(12)}`, '');
+  const h = summary.highlights;
+  lines.push(
+    `  accounts ${fmt(h.accounts)}, paid subscriptions ${fmt(h.paid_subscriptions)}, MRR ${fmt(h.mrr)}`,
+    `  product events ${fmt(h.events)} from ${fmt(h.first_event)} to ${fmt(h.last_event)}`,
+    `  support documents: ${summary.documents.written} in ${summary.documents.dir}`,
+    '',
+    `Done in ${summary.seconds.toFixed(1)}s.`,
+  );
+  return lines.join('\n');
+}
+
+function fmt(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'bigint') return value.toLocaleString('en-US');
+  return value === null || value === undefined ? '-' : String(value);
+}
