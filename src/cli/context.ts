@@ -17,8 +17,9 @@ export interface ProjectOptions {
   json?: boolean;
 }
 
-export function openProject(options: ProjectOptions, defaultDir = process.cwd()): Project {
+export function openProject(options: ProjectOptions, defaultDir = process.cwd(), extra: Partial<LoadProjectOptions> = {}): Project {
   const load: LoadProjectOptions = {
+    ...extra,
     target: options.target,
     profilesDir: options.profilesDir,
     vars: options.vars ? parseVars(options.vars) : undefined,

@@ -62,7 +62,7 @@ export function buildProgram(): Command {
     .description('check the project, each target and the state store, and say precisely what is wrong')
     .option('--json', 'print the checks as JSON')
     .action(async (options: ProjectOptions) => {
-      const project = openProject(options);
+      const project = openProject(options, process.cwd(), { anyTargetWillDo: true });
       const checks = await runDebug(project, options.target);
       if (options.json) printJson({ ok: checks.every((c) => c.ok), checks });
       else process.stdout.write(`${formatDebug(checks)}\n`);

@@ -87,6 +87,11 @@ export interface LoadProjectOptions {
   readonly profilesDir?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly extensions?: readonly ProjectExtension[];
+  /**
+   * With several targets and none chosen, take the first instead of failing. For commands that
+   * look at every target (debug); commands that write must not guess between dev and prod.
+   */
+  readonly anyTargetWillDo?: boolean;
 }
 
 /** The project directory: `dir` itself or the nearest parent holding strata.yml or dbt_project.yml. */
@@ -109,7 +114,7 @@ export function findProjectRoot(dir: string): string {
 export function loadProject(dir: string, options: LoadProjectOptions = {}): Project {
   const root = findProjectRoot(dir);
   const env = options.env ?? process.env;
-  const display = (path: string) => relative(process.cwd(), path) || path;
+  const display = displayPath;
 
   // dbt_project.yml is the base when present; strata.yml's keys override it.
   const dbtPath = join(root, DBT_PROJECT_FILE);
@@ -137,7 +142,7 @@ export function loadProject(dir: string, options: LoadProjectOptions = {}): Proj
   const warnings: ProjectWarning[] = [];
   const paths = resolvePaths(root, config);
   const targetSet = loadTargets(root, config, lastFile, { env, vars, profilesDir: options.profilesDir, warnings, display });
-  const targetName = chooseTarget(targetSet, options.target, config);
+  const targetName = chooseTarget(targetSet, options.target, config, options.anyTargetWillDo ?? false);
   const target: ResolvedTarget = { name: targetName, config: targetSet.targets.get(targetName)!, projectDir: root };
 
   const context: ProjectLoadContext = { root, config, vars, env, paths, warn: (w) => warnings.push(w) };
@@ -289,7 +294,7 @@ function parseTarget(
   return validateYaml(targetSchema, value, file, path, `target '${name}'`);
 }
 
-function chooseTarget(set: TargetSet, requested: string | undefined, config: ProjectConfig): string {
+function chooseTarget(set: TargetSet, requested: string | undefined, config: ProjectConfig, anyTargetWillDo: boolean): string {
   const names = [...set.targets.keys()];
   const wanted = requested ?? config.target ?? set.profileDefault;
   if (wanted !== undefined) {
@@ -298,10 +303,17 @@ function chooseTarget(set: TargetSet, requested: string | undefined, config: Pro
       hint: didYouMean(wanted, names),
     });
   }
-  if (names.length === 1 || set.targets.has('dev')) return set.targets.has('dev') ? 'dev' : names[0]!;
+  if (set.targets.has('dev')) return 'dev';
+  if (names.length === 1 || anyTargetWillDo) return names[0]!;
   throw new StrataError('target_ambiguous', `Several targets are defined (${names.join(', ')}) and none is chosen.`, {
     hint: `Pass --target NAME, or set 'target: NAME' in ${PROJECT_FILE}.`,
   });
+}
+
+/** A path as the user would write it: relative when under the working directory, else absolute. */
+export function displayPath(path: string): string {
+  const shown = relative(process.cwd(), path);
+  return shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : path;
 }
 
 /** Where an embedded DuckDB target keeps its file. */

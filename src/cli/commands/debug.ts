@@ -17,7 +17,7 @@ export interface DebugCheck {
  */
 export async function runDebug(project: Project, onlyTarget: string | undefined): Promise<DebugCheck[]> {
   const checks: DebugCheck[] = [
-    { check: 'project', ok: true, detail: `${project.name} (${relative(process.cwd(), project.configFile) || project.configFile})` },
+    { check: 'project', ok: true, detail: `${project.name} (${project.configFile})` },
   ];
   for (const warning of project.warnings) checks.push({ check: 'project', ok: true, detail: `warning: ${warning.message}`, code: warning.code });
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Project } from '../../core/index.js';
 import { generateDemoData, loadDemoData, writeDemoDocuments, type LoadSummary } from '../../demo/index.js';
-import type { Engine } from '../../engines/types.js';
+import type { Engine, Row } from '../../engines/types.js';
 import type { Progress } from '../progress.js';
 
 /** The bundled example project, whether running from src/ (tsx) or dist/. */
@@ -20,7 +20,7 @@ export interface DemoSummary {
   readonly seed: number;
   readonly load: LoadSummary;
   readonly documents: { readonly written: number; readonly dir: string };
-  readonly highlights: Record<string, string | number | bigint | null>;
+  readonly highlights: Row;
   readonly seconds: number;
 }
 
@@ -63,7 +63,7 @@ export async function runDemo(project: Project, engine: Engine, options: DemoOpt
 }
 
 /** A few numbers a person can sanity-check, computed by the warehouse from what was loaded. */
-async function summarize(engine: Engine): Promise<Record<string, string | number | bigint | null>> {
+async function summarize(engine: Engine): Promise<Row> {
   const d = engine.dialect;
   const t = (name: string) => d.qualify({ schema: 'raw', name });
   const { rows } = await engine.query(

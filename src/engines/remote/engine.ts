@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { StrataError } from '../../core/index.js';
 import type {
   BulkLoadColumn,
@@ -116,7 +117,7 @@ export class RemoteEngine implements Engine {
       response = await fetch(`${this.endpoint.url}${path}`, {
         method: 'POST',
         headers: { 'content-type': contentType, 'x-strata-token': this.endpoint.token },
-        body: body as BodyInit,
+        body: typeof body === 'string' ? body : (Readable.toWeb(Readable.from(body)) as ReadableStream),
         ...(typeof body === 'string' ? {} : { duplex: 'half' }),
       } as RequestInit);
     } catch (error) {
