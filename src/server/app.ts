@@ -44,7 +44,6 @@ export async function createServer(context: ServerContext, options: CreateServer
     bodyLimit: Math.floor(context.project.serve.body_limit_mb * 1024 * 1024),
     // Idle keep-alive sockets must not hold a graceful shutdown open; busy ones finish first.
     forceCloseConnections: 'idle',
-    disableRequestLogging: false,
     return503OnClosing: true,
   });
 

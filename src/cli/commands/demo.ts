@@ -89,13 +89,19 @@ export function formatDemo(summary: DemoSummary): string {
   lines.push(`  ${'total'.padEnd(26)} ${summary.load.totalRows.toLocaleString('en-US').padStart(12)}`, '');
   const h = summary.highlights;
   lines.push(
-    `  accounts ${fmt(h.accounts)}, paid subscriptions ${fmt(h.paid_subscriptions)}, MRR ${fmt(h.mrr)}`,
+    `  accounts ${fmt(h.accounts)}, paid subscriptions ${fmt(h.paid_subscriptions)}, MRR ${money(h.mrr)}`,
     `  product events ${fmt(h.events)} from ${fmt(h.first_event)} to ${fmt(h.last_event)}`,
     `  support documents: ${summary.documents.written} in ${summary.documents.dir}`,
     '',
     `Done in ${summary.seconds.toFixed(1)}s.`,
   );
   return lines.join('\n');
+}
+
+/** Decimals arrive as exact strings; show them as an amount with separators. */
+function money(value: unknown): string {
+  const [whole, fraction = '00'] = String(value ?? '0').split('.');
+  return `$${BigInt(whole!).toLocaleString('en-US')}.${fraction.padEnd(2, '0').slice(0, 2)}`;
 }
 
 function fmt(value: unknown): string {
