@@ -4,9 +4,12 @@ import { ExitCode, StrataError } from '../core/index.js';
 import { startServer } from '../server/serve.js';
 import { findRunningServer } from '../server/lock.js';
 import { createEngine } from '../engines/index.js';
+import { transformExtension } from '../transform/index.js';
+import { createLineage, lineageServerModule, migrateLineage, transportFromEnv } from '../lineage/index.js';
 import { formatDebug, runDebug } from './commands/debug.js';
 import { DEMO_PROJECT_DIR, formatDemo, runDemo } from './commands/demo.js';
 import { initProject } from './commands/init.js';
+import { registerTransformCommands } from './commands/transform.js';
 import { openProject, openState, openWarehouse, recordRun, type ProjectOptions } from './context.js';
 import { printJson, reportError } from './output.js';
 import { createProgress } from './progress.js';
@@ -14,7 +17,7 @@ import { createProgress } from './progress.js';
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** Options on every command that uses a project. */
-function withProjectOptions(command: Command): Command {
+export function withProjectOptions(command: Command): Command {
   return command
     .option('--project-dir <dir>', 'project directory (default: the current directory or the nearest parent with strata.yml)')
     .option('--target <name>', 'target (connection) to use, as named under targets: or in profiles.yml')
@@ -78,13 +81,17 @@ export function buildProgram(): Command {
     .option('--host <host>', 'address for the server')
     .option('--json', 'print the summary as JSON')
     .action(async (options: ServeFlags & { scale: number; seed: number; serve: boolean }) => {
-      const project = openProject(options, DEMO_PROJECT_DIR);
+      const project = openProject(options, DEMO_PROJECT_DIR, { extensions: [transformExtension] });
       const progress = createProgress(process.stderr, Boolean(options.json));
       const state = await openState(project);
       const engine = await openWarehouse(project);
       let served = false;
       try {
-        const summary = await recordRun(state, project, 'demo', () => runDemo(project, engine, { scale: options.scale, seed: options.seed }, progress));
+        await migrateLineage(state);
+        const lineage = createLineage({ transport: transportFromEnv({ state }) });
+        const summary = await recordRun(state, project, 'demo', () => runDemo(project, engine, { scale: options.scale, seed: options.seed }, progress, lineage)).finally(() =>
+          lineage.flush(),
+        );
         if (options.json) printJson(summary);
         else process.stdout.write(`${formatDemo(summary)}\n`);
         if (options.serve && !(await findRunningServer(project.paths.strataDir))) {
@@ -139,6 +146,8 @@ export function buildProgram(): Command {
       }
     });
 
+  registerTransformCommands(program);
+
   return program;
 }
 
@@ -152,6 +161,7 @@ async function serve(
     host: options.host,
     port: options.port,
     logLevel: (options.logLevel as 'info' | undefined) ?? 'info',
+    modules: [lineageServerModule],
   });
   process.stderr.write(`Serving '${project.name}' on ${server.url} (health: ${server.url}/health). Ctrl-C or SIGTERM stops it.\n`);
   await server.closed;

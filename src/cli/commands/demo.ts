@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Project } from '../../core/index.js';
-import { generateDemoData, loadDemoData, writeDemoDocuments, type LoadSummary } from '../../demo/index.js';
+import { StrataError, type Project } from '../../core/index.js';
+import { generateDemoData, loadDemoData, writeDemoDocuments, type DemoDataset, type LoadSummary } from '../../demo/index.js';
 import type { Engine, Row } from '../../engines/types.js';
+import { datasetRef, locationForTarget, outputStatisticsFacet, schemaFacet, type Lineage } from '../../lineage/index.js';
+import { runProject, type NodeResult } from '../../transform/index.js';
 import type { Progress } from '../progress.js';
 
 /** The bundled example project, whether running from src/ (tsx) or dist/. */
@@ -20,12 +22,32 @@ export interface DemoSummary {
   readonly seed: number;
   readonly load: LoadSummary;
   readonly documents: { readonly written: number; readonly dir: string };
+  readonly models: readonly Pick<NodeResult, 'name' | 'status' | 'relation' | 'message'>[];
   readonly highlights: Row;
   readonly seconds: number;
 }
 
 /** Generate the SaaS data, load it into the warehouse, write the support docs, and sum it up. */
-export async function runDemo(project: Project, engine: Engine, options: DemoOptions, progress: Progress): Promise<DemoSummary> {
+export async function runDemo(project: Project, engine: Engine, options: DemoOptions, progress: Progress, lineage: Lineage): Promise<DemoSummary> {
+  const run = lineage.startRun({ job: { namespace: project.name, name: 'demo.load' } });
+  try {
+    const { summary, dataset } = await generateAndLoad(project, engine, options, progress);
+    const columns = new Map(dataset.tables.map((t) => [t.name, t.columns]));
+    run.complete({
+      outputs: summary.load.tables.map((table) =>
+        datasetRef(locationForTarget(project.target, 'raw', table.name), {
+          schema: schemaFacet((columns.get(table.name) ?? []).map((c) => ({ name: c.name, type: engine.dialect.typeName(c.type) }))),
+        }),
+      ).map((dataset, i) => ({ ...dataset, outputFacets: { outputStatistics: outputStatisticsFacet({ rowCount: summary.load.tables[i]!.rows }) } })),
+    });
+    return summary;
+  } catch (error) {
+    run.fail(error);
+    throw error;
+  }
+}
+
+async function generateAndLoad(project: Project, engine: Engine, options: DemoOptions, progress: Progress): Promise<{ summary: DemoSummary; dataset: DemoDataset }> {
   const started = performance.now();
   progress.step(`generating SaaS data (scale ${options.scale}, seed ${options.seed})`);
   const dataset = generateDemoData({ scale: options.scale, seed: options.seed });
@@ -49,17 +71,28 @@ export async function runDemo(project: Project, engine: Engine, options: DemoOpt
   const written = await writeDemoDocuments(docsDir, dataset);
   progress.done(`${written} markdown files`);
 
+  progress.step('building the project\'s models');
+  const built = await runProject(project, engine, { command: 'build' });
+  const models = built.summary.results.map(({ name, status, relation, message }) => ({ name, status, relation, message }));
+  const failed = models.filter((m) => m.status !== 'success');
+  progress.done(failed.length === 0 ? `${models.length} models` : `${failed.length} of ${models.length} models failed`);
+  if (failed.length > 0) {
+    throw new StrataError('demo_build_failed', `The demo project's models did not build: ${failed.map((m) => `${m.name} (${m.message ?? m.status})`).join('; ')}`);
+  }
+
   const highlights = await summarize(engine);
-  return {
+  const summary: DemoSummary = {
     project: project.name,
     target: project.target.name,
     scale: options.scale,
     seed: options.seed,
     load,
+    models,
     documents: { written, dir: docsDir },
     highlights,
     seconds: (performance.now() - started) / 1000,
   };
+  return { summary, dataset };
 }
 
 /** A few numbers a person can sanity-check, computed by the warehouse from what was loaded. */
@@ -87,6 +120,7 @@ export function formatDemo(summary: DemoSummary): string {
   ];
   for (const table of summary.load.tables) lines.push(`  raw.${table.name.padEnd(22)} ${table.rows.toLocaleString('en-US').padStart(12)}`);
   lines.push(`  ${'total'.padEnd(26)} ${summary.load.totalRows.toLocaleString('en-US').padStart(12)}`, '');
+  lines.push(`  models built: ${summary.models.map((m) => m.relation ?? m.name).join(', ')}`, '');
   const h = summary.highlights;
   lines.push(
     `  accounts ${fmt(h.accounts)}, paid subscriptions ${fmt(h.paid_subscriptions)}, MRR ${money(h.mrr)}`,
